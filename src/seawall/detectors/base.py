@@ -11,11 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from seawall.text.normalize import NormalizedText, normalize
+
+if TYPE_CHECKING:
+    from seawall.models.features import Ngrams
 
 Surface = Literal["input", "output", "retrieved", "tool_call"]
 SURFACES: tuple[Surface, ...] = ("input", "output", "retrieved", "tool_call")
@@ -64,8 +67,8 @@ class Finding:
 class Context:
     """What a detector may know besides the text: the surface, the system prompt, canaries.
 
-    ``normalized(text)`` gives the shared normalizer's views of the text, computed once per check
-    however many detectors ask.
+    ``normalized(text)`` gives the shared normalizer's views of the text and ``grams(text)`` the
+    model features of its main view, each computed once per check however many detectors ask.
     """
 
     surface: Surface = "input"
@@ -74,6 +77,8 @@ class Context:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     _norm_source: str | None = field(default=None, repr=False)
     _norm: NormalizedText | None = field(default=None, repr=False)
+    _grams_source: str | None = field(default=None, repr=False)
+    _grams: Ngrams | None = field(default=None, repr=False)
 
     def normalized(self, text: str) -> NormalizedText:
         """The normalizer's views of ``text`` (cached for the same text object)."""
@@ -81,6 +86,16 @@ class Context:
             self._norm = normalize(text)
             self._norm_source = text
         return self._norm
+
+    def grams(self, text: str) -> Ngrams:
+        """The hashed n-grams of the main normalized view that the shipped models score
+        (cached for the same text object, so three models featurize a text once)."""
+        if self._grams is None or self._grams_source is not text:
+            from seawall.models.features import ngrams  # numpy: loaded only when a model runs
+
+            self._grams = ngrams(self.normalized(text).views[0].text)
+            self._grams_source = text
+        return self._grams
 
 
 class DetectorParams(BaseModel):

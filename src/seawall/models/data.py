@@ -58,6 +58,9 @@ _SIBLINGS: dict[str, str] = {
 # Data sets whose category prefix names a genuinely different origin or technique, which makes
 # a meaningful source of its own (CyberSecEval direct vs indirect; T0 vs user-written tasks).
 _SPLIT_BY_CATEGORY = frozenset({"cyberseceval_prompt_injection", "selfinstruct_t0_benign"})
+# Data sets written in several languages: each language is a source of its own, so a model is
+# also measured on a language it was not trained in (AILuminate en_US / fr_FR).
+_SPLIT_BY_LOCALE = frozenset({"ailuminate_demo"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +74,10 @@ class Row:
     dataset: str
     source: str  # the leave-one-source-out unit, see :func:`source_of`
     persona: str | None = None  # AILuminate: "skilled" prompts carry jailbreak framings
+    locale: str | None = None  # AILuminate: en_US / fr_FR
 
 
-def source_of(dataset: str, label: str, category: str | None) -> str:
+def source_of(dataset: str, label: str, category: str | None, locale: str | None = None) -> str:
     """The held-out unit for a row: the data set, merged with siblings, split where meaningful.
 
     The label is part of the source, so a mixed set (deepset: injections and benign prompts)
@@ -82,6 +86,8 @@ def source_of(dataset: str, label: str, category: str | None) -> str:
     base = _SIBLINGS.get(dataset, dataset)
     if dataset in _SPLIT_BY_CATEGORY and category:
         base = f"{base}:{category.split(':', 1)[0]}"
+    elif dataset in _SPLIT_BY_LOCALE and locale:
+        base = f"{base}:{locale}"
     return f"{base}/{label}"
 
 
@@ -105,8 +111,9 @@ def read_dataset(data_dir: Path, dataset: str) -> list[Row]:
                     label=label,
                     category=category,
                     dataset=dataset,
-                    source=source_of(dataset, label, category),
+                    source=source_of(dataset, label, category, record.get("locale")),
                     persona=record.get("persona"),
+                    locale=record.get("locale"),
                 )
             )
     return rows

