@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from seawall.detectors.base import Context
+from seawall.detectors.injection import InjectionParams, PromptInjectionDetector
 from seawall.guard import Guard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,16 +90,21 @@ def measure(fn: Callable[[str], object], texts: list[str], rounds: int) -> tuple
 
 def run(rounds: int, data_dir: Path) -> dict[str, object]:
     guard = Guard.from_policy(None)
+    rules_only = PromptInjectionDetector(InjectionParams(model=False))
+    all_models = Guard.from_policy("builtin:all-models")
     corpus = benign_corpus(data_dir)
     results: list[dict[str, object]] = []
     for label, size in SIZES.items():
         texts = make_texts(corpus, size, 64)
         rows: list[tuple[str, Callable[[str], object]]] = [
             ("default input policy (Guard.check)", lambda t: guard.check(t, "input")),
+            ("builtin:all-models input policy", lambda t: all_models.check(t, "input")),
             ("normalize", lambda t: Context().normalized(t)),
+            ("model features (normalize + n-grams)", lambda t: Context().grams(t)),
         ]
-        for det in guard.detectors("input"):
+        for det in all_models.detectors("input"):
             rows.append((f"detector {det.name}", lambda t, d=det: d.detect(t, Context())))
+        rows.append(("prompt_injection, rules only", lambda t: rules_only.detect(t, Context())))
         for name, fn in rows:
             p50, p99 = measure(fn, texts, rounds)
             results.append({"size": label, "what": name, "p50_us": p50, "p99_us": p99})

@@ -71,10 +71,12 @@ class Task:
 
 
 _INJECTION_SUMMARY = """\
-**Status: shipped, off by default.** `prompt_injection` uses it only with `params: {model: true}`.
-On sources it never saw, the combined score does not beat the rule tier alone at 1% FPR (see
-the tables), so the default policy keeps the rules alone; the model is far below the issue's
-bar of 85% TPR at 1% FPR on every held-out source.
+**Status: shipped, off by default.** `prompt_injection` uses it only with `params: {model: true}`
+(or `--policy builtin:all-models`). On held-out sources the combined score beats the rule tier
+alone in most cells (compare the first and last tables) but not when T0's context-plus-question
+prompts are the held-out benign source, and at 0.5 it flags more benign text than the rules
+(1.5% of the Alpaca instructions against about 0.2%), so the default policy keeps the rules
+alone. It is far below the issue's bar of 85% TPR at 1% FPR on every held-out source.
 
 Positives: `injection` and `jailbreak` rows. Negatives: `benign` rows, plus `harmful`, `toxic`
 and `pii` rows, which are not injections: as negatives they make the model key on the override
@@ -89,8 +91,7 @@ Earlier experiments (same protocol, min / mean TPR at 1% FPR over held-out benig
 CSE direct | CSE indirect | deepset | in-the-wild): first model 0.5/13 | 0.0/19 | 3.4/17 |
 0.5/54; windowed scoring 1.0/15 | 0.0/35 | 1.5/17 | 17/65; a wordllama static embedding
 (mean + max pooled, alone or beside the n-grams) 0.5/8 to 0.5/12 | 0.0/26 to 1.8/18 | 2.7/8 to
-3.4/16 | 0.3/23 to 0.5/48, no better, so not kept; the rule tier alone 19/29 | 47/59 | 47/58 |
-72/80 (rules were written with these sets in view, so they are not a clean held-out figure)."""
+3.4/16 | 0.3/23 to 0.5/48, no better, so not kept."""
 
 _HARMFUL_SUMMARY = """\
 **Status: shipped, not in the default policy.** A policy rule naming `harmful_request` turns

@@ -68,14 +68,26 @@ def policy_hash(policy: Policy) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
+BUILTIN_PREFIX = "builtin:"
+
+
 def default_policy_path() -> Path:
     """The policy shipped with the package (used when no policy is given)."""
     return Path(str(files("seawall.policy").joinpath(DEFAULT_POLICY_NAME)))
 
 
+def builtin_policy_path(name: str) -> Path:
+    """A policy shipped with the package, by name: ``default`` or ``all-models``."""
+    return Path(str(files("seawall.policy").joinpath(f"{name}.yaml")))
+
+
 def load_policy(path: str | Path | None = None) -> LoadedPolicy:
-    """Load and validate a policy file; ``None`` loads the shipped default policy."""
-    target = Path(path) if path is not None else default_policy_path()
+    """Load and validate a policy file; ``None`` loads the shipped default policy and
+    ``builtin:<name>`` another shipped one (``builtin:all-models``: every lite model on)."""
+    if path is not None and str(path).startswith(BUILTIN_PREFIX):
+        target = builtin_policy_path(str(path).removeprefix(BUILTIN_PREFIX))
+    else:
+        target = Path(path) if path is not None else default_policy_path()
     source = str(target)
     try:
         raw = target.read_bytes()
