@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from seawall.models.data import LICENCES, Row, Use, loso_folds, read_all, source_of, trainable
 from seawall.models.features import (
+    MIN_WINDOW_NGRAMS,
     N_BUCKETS,
     STRIDE,
     WINDOW,
@@ -120,11 +121,30 @@ def test_windowed_dot_equals_the_best_window_built_the_slow_way() -> None:
     weights = np.random.default_rng(0).normal(size=N_BUCKETS).astype(np.float32)
     starts = window_starts(grams.length)
     assert len(starts) > 2 and starts[1] - starts[0] == STRIDE
+    full = [s for s in starts if _new_ngrams(grams, s, s + WINDOW) >= MIN_WINDOW_NGRAMS]
+    assert 0 < len(full) < len(starts)  # the repeats leave some windows with few new n-grams
     expected = max(
         _window_reference(grams, weights, 0, grams.length),
-        *(_window_reference(grams, weights, s, s + WINDOW) for s in starts),
+        *(_window_reference(grams, weights, s, s + WINDOW) for s in full),
     )
     assert max_window_dot(grams, weights) == pytest.approx(expected, rel=1e-4)
+
+
+def _new_ngrams(grams: Ngrams, start: int, end: int) -> int:
+    return int(np.sum((grams.starts >= start) & (grams.starts < end)))
+
+
+def test_a_ragged_tail_after_repeated_text_does_not_count_as_a_window_of_its_own() -> None:
+    """A streamed prefix ending mid-word after repeated prose ("... Nothing to see h") must
+    not be scored as if the fragment were the whole text."""
+    paragraph = " ".join(BENIGN)
+    text = f"{paragraph} {paragraph} {paragraph} zq"
+    grams = ngrams(text)
+    tail = grams.starts >= len(" " + paragraph) * 3
+    weights = np.zeros(N_BUCKETS, np.float32)
+    weights[grams.buckets[tail]] = 1.0
+    whole = float(tail.sum()) / np.sqrt(len(grams.buckets))
+    assert max_window_dot(grams, weights) == pytest.approx(whole, rel=1e-5)
 
 
 def test_short_text_is_one_window() -> None:

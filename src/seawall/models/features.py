@@ -27,7 +27,12 @@ N_BUCKETS = 1 << 18
 CHAR_NGRAMS = (3, 4, 5)
 WINDOW = 256  # characters of the case- and whitespace-folded text
 STRIDE = 128
-FEATURE_SPEC = "char3-5+word1-2/fnv1a-crc32/2^18/binary-first/sqrt-n/max-window256-stride128"
+# A window holding fewer new n-grams than this is mostly text seen earlier in the document (or
+# the ragged end of a streamed prefix): scored alone it behaves like a two-word text, whose few
+# unit-normalized features swing the score to an extreme ("Nothing to see h" read as toxic).
+# A fresh 256-character window of prose holds several hundred.
+MIN_WINDOW_NGRAMS = 128
+FEATURE_SPEC = "char3-5+word1-2/fnv1a-crc32/2^18/binary-first/sqrt-n/max-window256-stride128-min128"
 
 _MASK = np.uint32(N_BUCKETS - 1)
 _FNV_OFFSET = np.uint32(2166136261)
@@ -132,7 +137,8 @@ def max_window_dot(grams: Ngrams, weights: FloatArray) -> float:
     """The largest ``w . x`` over the whole text and each window, via prefix sums.
 
     An n-gram belongs to the window it starts in. Equal to ``w . to_vector(...)`` of the
-    n-grams of that window, without building one vector per window.
+    n-grams of that window, without building one vector per window. Windows with fewer than
+    :data:`MIN_WINDOW_NGRAMS` new n-grams are skipped (the whole text always counts).
     """
     if len(grams.buckets) == 0:
         return 0.0
@@ -144,7 +150,7 @@ def max_window_dot(grams: Ngrams, weights: FloatArray) -> float:
     if len(begin):
         end = np.minimum(begin + WINDOW, grams.length)
         n = counts[end] - counts[begin]
-        filled = n > 0
+        filled = n >= MIN_WINDOW_NGRAMS
         if filled.any():
             best = max(best, float(np.max((sums[end] - sums[begin])[filled] / np.sqrt(n[filled]))))
     return float(best)

@@ -109,10 +109,11 @@ licensed benign *instructions* in the shared data (the nearest benign set, Alpac
 and evaluation-only), and no benign French text, so held-out French scores near zero."""
 
 _TOXICITY_SUMMARY = """\
-**Status: shipped; the default policy escalates model output scoring 0.8 or more.** On
-held-out sources it is below the issue's bar (F1 0.80): RealToxicityPrompts' "challenging"
-prefixes are mostly mild on their own, and when Davidson's benign tweets are held out many of
-them score as toxic, since no other licensed benign set is informal chat.
+**Status: shipped, not in the default policy** (`builtin:all-models` uses it). On held-out
+sources it is below the issue's bar (F1 0.80): RealToxicityPrompts' "challenging" prefixes are
+mostly mild on their own, and when Davidson's benign tweets are held out many of them score as
+toxic, since no other licensed benign set is informal chat. Short benign texts can score high
+("Nothing to see here": 0.77), because short texts in training were mostly tweets.
 
 Positives: Davidson `offensive_language` (4,000 sampled) and `hate_speech` tweets and
 RealToxicityPrompts prefixes. Negatives: benign rows, injections, jailbreaks and PII texts.
