@@ -2258,10 +2258,11 @@ class PromptInjectionDetector(Detector[InjectionParams]):
     def _with_model(self, text: str, context: Context, findings: list[Finding]) -> list[Finding]:
         model = load_shipped(self.name)
         logit = model.window_logit(context.grams(text))
-        rescored = [replace(f, score=round(model.combined(logit, f.score), 4)) for f in findings]
+        if findings:
+            return [replace(f, score=round(model.combined(logit, f.score), 4)) for f in findings]
         alone = model.combined(logit, 0.0)
-        if findings or alone < _MODEL_MIN_SCORE:
-            return rescored
+        if alone < _MODEL_MIN_SCORE:
+            return []
         model_finding = Finding(
             detector=self.name,
             category="prompt_injection",

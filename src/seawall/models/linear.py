@@ -76,7 +76,7 @@ class LinearModel:
 
     def calibrated(self, logit: float) -> float:
         """Platt-scaled probability of a margin."""
-        return _sigmoid(self.platt_a * logit + self.platt_b)
+        return _sigmoid(self.log_odds(logit))
 
     def log_odds(self, logit: float, rule_score: float | None = None) -> float:
         """The calibrated log-odds of a margin, combined with the best rule score (0 when no

@@ -199,6 +199,7 @@ def calibration_folds(
 
 
 def fit_calibration(
+    matrix: sparse.csr_matrix,
     grams: Sequence[Ngrams],
     labels: npt.NDArray[np.int64],
     rules: npt.NDArray[np.float64] | None,
@@ -208,8 +209,7 @@ def fit_calibration(
     """Fitted on out-of-fold margins (:func:`calibration_folds`) taken as at run time (the
     largest over the text's windows). The fit is unweighted, so probabilities reflect the
     training mix (mostly benign) rather than the balanced weighting the margin was fitted with;
-    that keeps 0.5 conservative."""
-    matrix = to_matrix([to_vector(g) for g in grams])
+    that keeps 0.5 conservative. ``matrix`` holds the whole-text vectors of ``grams``."""
     margins = np.zeros(len(labels))
     for train_idx, test_idx in calibration_folds(labels, sources, seed):
         fold_model = _fit_lr(matrix[train_idx], labels[train_idx])
@@ -254,7 +254,7 @@ def fit_linear(
     calibration = Calibration((1.0, 0.0), None)
     if calibrate:
         rule_scores = None if rules is None else np.asarray(rules, dtype=np.float64)
-        calibration = fit_calibration(grams, y, rule_scores, seed, sources)
+        calibration = fit_calibration(matrix, grams, y, rule_scores, seed, sources)
     return LinearModel(
         weights=model.coef_[0].astype(np.float32),
         bias=float(model.intercept_[0]),
